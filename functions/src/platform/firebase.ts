@@ -1,0 +1,17 @@
+// One Firebase Admin app per process, created on first use so that loading the module
+// (at deploy-time discovery and in unit tests) costs nothing.
+import { getApps, initializeApp } from "firebase-admin/app";
+import { getAuth, type Auth } from "firebase-admin/auth";
+import { getFirestore, type Firestore } from "firebase-admin/firestore";
+
+function app() {
+  return getApps()[0] ?? initializeApp();
+}
+
+export function db(): Firestore {
+  return getFirestore(app());
+}
+
+export function auth(): Auth {
+  return getAuth(app());
+}

@@ -1,0 +1,3 @@
+import { firestoreHost } from "./emulators.ts";
+
+firestoreHost();

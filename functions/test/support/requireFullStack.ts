@@ -1,0 +1,5 @@
+import { authHost, firestoreHost, hubHost } from "./emulators.ts";
+
+firestoreHost();
+authHost();
+hubHost();
