@@ -13,7 +13,8 @@ layers=("$@")
 
 use_node22
 prepare_emulators
-build_functions
+# Only the e2e layer loads the compiled functions; the others run the TypeScript directly.
+[[ " ${layers[*]} " == *" e2e "* ]] && build_functions
 
 RUN_DIR="$ROOT/.runtime/test-$$"
 mkdir -p "$RUN_DIR"

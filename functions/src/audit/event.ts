@@ -32,7 +32,13 @@ export type EntityType = (typeof ENTITY_TYPES)[number];
  * HOPERAT healthcare operations (the front desk running the day), HSYSADMIN system
  * administration, HCOMPL compliance (auditors).
  */
-export const PURPOSES_OF_USE = ["TREAT", "ETREAT", "HOPERAT", "HSYSADMIN", "HCOMPL"] as const;
+export const PURPOSES_OF_USE = [
+  "TREAT",
+  "ETREAT",
+  "HOPERAT",
+  "HSYSADMIN",
+  "HCOMPL",
+] as const;
 export type PurposeOfUse = (typeof PURPOSES_OF_USE)[number];
 
 export interface AuditAgent {
