@@ -2,6 +2,7 @@
 // practices/{practiceId}/schedules/{date}/visits/{appointmentId}. It holds only what the
 // board shows. Fields below the line are the flow fields staff and providers write from the
 // app (the rules allow no others); the sync never overwrites them with older Tebra data.
+import type { Timestamp } from "firebase-admin/firestore";
 import type { FlowStatus } from "./status.ts";
 
 export interface Visit {
@@ -28,16 +29,18 @@ export interface Visit {
   syncedAt: string;
 
   // ---- Flow fields (written by the app under the rules, or by the flow callables) ----
+  // Time stamps are Firestore timestamps (the rules require it; the server's clock sets
+  // them); the callables' replies carry them as ISO strings.
   status: FlowStatus;
   room: string | null;
-  checkedInAt: string | null;
-  roomedAt: string | null;
-  readyForProviderAt: string | null;
-  seenByProviderAt: string | null;
-  checkedOutAt: string | null;
+  checkedInAt: Timestamp | null;
+  roomedAt: Timestamp | null;
+  readyForProviderAt: Timestamp | null;
+  seenByProviderAt: Timestamp | null;
+  checkedOutAt: Timestamp | null;
   /** Who made the last flow change and when (request.time in the rules). */
   flowUpdatedBy: string | null;
-  flowUpdatedAt: string | null;
+  flowUpdatedAt: Timestamp | null;
 }
 
 export const FLOW_FIELDS = [
