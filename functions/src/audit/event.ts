@@ -50,6 +50,11 @@ export interface AuditAgent {
   userAgent?: string;
   /** True when the access was allowed only by an active break-glass grant. */
   breakGlass: boolean;
+  /**
+   * How the uid was established: a verified ID token (callables), the principal Firestore
+   * reported to a trigger, or the `flowUpdatedBy` field the rules tie to the writer.
+   */
+  identifiedBy?: "token" | "auth-context" | "flowUpdatedBy";
 }
 
 export interface AuditEntity {
@@ -83,8 +88,25 @@ export interface NewAuditEvent {
   severity: "normal" | "high";
 }
 
+export interface RecordOptions {
+  /**
+   * A deterministic id (a trigger's function name and event id). When an event with this
+   * id already exists the recorder writes nothing and resolves with the id.
+   */
+  id?: string;
+}
+
 /** The interface functions write through. It fails closed: a rejected promise means no PHI. */
 export interface AuditRecorder {
   /** Records the event and resolves with its id once it is durably stored. */
-  record(event: NewAuditEvent): Promise<string>;
+  record(event: NewAuditEvent, options?: RecordOptions): Promise<string>;
+}
+
+/** An event as stored in `auditEvents/{id}` and read back by auditors and the verifier. */
+export interface AuditEvent extends NewAuditEvent {
+  id: string;
+  /** When the trail stored it: Firestore's commit time (FHIR `recorded`), UTC. */
+  recorded: Date;
+  /** The seal chain it belongs to: a hash of its id, see shard.ts. */
+  shard: number;
 }
