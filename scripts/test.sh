@@ -2,7 +2,8 @@
 # Runs every test layer, each inside the emulators it needs, on Node 22:
 #   unit         pure code and handlers wrapped with firebase-functions-test
 #   integration  the real Firestore and Auth emulators (rules, trigger handlers)
-#   e2e          the compiled functions in the Functions emulator, over HTTP
+#   e2e          the compiled functions in the Functions emulator, over HTTP, calling a
+#                local Tebra started for the layer (TEBRA_ENDPOINT_OVERRIDE)
 # Usage: scripts/test.sh [layer ...]   (default: all three, in that order)
 set -euo pipefail
 SCRIPT_NAME=test
@@ -18,11 +19,17 @@ prepare_emulators
 
 RUN_DIR="$ROOT/.runtime/test-$$"
 mkdir -p "$RUN_DIR"
+# The emulators run here and write firebase-debug.log (the functions' log lines) while the
+# layer runs; the e2e canary test reads it from TEST_RUN_DIR.
+export TEST_RUN_DIR="$RUN_DIR"
+# The emulator gives the functions' code 10 s to load; a busy machine needs longer.
+export FUNCTIONS_DISCOVERY_TIMEOUT="${FUNCTIONS_DISCOVERY_TIMEOUT:-60}"
 declare -A seconds=()
 declare -A status=()
 config_files=()
 cleanup() {
   for file in "${config_files[@]}"; do rm -f "$file"; done
+  stop_local_tebra
 }
 trap cleanup EXIT
 
@@ -49,9 +56,21 @@ run_layer() {
     unit) (eval "$(vitest_cmd unit)") ;;
     integration) in_emulators integration firestore,auth ;;
     e2e)
-      local only=auth,functions,firestore
+      local only=auth,functions,firestore code=0
       [[ "${PUBSUB_AVAILABLE:-0}" == 1 ]] && only="$only,pubsub"
-      in_emulators e2e "$only"
+      # A local Tebra on a free port for this run, with Tebra's intervals scaled down; the
+      # Functions emulator's workers inherit the override from this environment.
+      start_local_tebra 0 "$RUN_DIR/local-tebra.log" \
+        --rate-scale "${LOCAL_TEBRA_RATE_SCALE:-0.1}" || {
+        say "the local Tebra did not start"
+        return 1
+      }
+      say "local Tebra for e2e: $LOCAL_TEBRA_URL"
+      export TEBRA_ENDPOINT_OVERRIDE="$LOCAL_TEBRA_URL"
+      in_emulators e2e "$only" || code=$?
+      unset TEBRA_ENDPOINT_OVERRIDE
+      stop_local_tebra
+      return "$code"
       ;;
     *) die "unknown layer '$layer' (expected unit, integration or e2e)" ;;
   esac

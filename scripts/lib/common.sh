@@ -40,3 +40,35 @@ build_functions() {
   say "building functions (tsc)"
   (cd "$FUNCTIONS" && npm run --silent build) || die "the functions do not compile"
 }
+
+# Starts the local Tebra (functions/dev/local-tebra) in the background: port $1 (0 = a free
+# one), log file $2, further arguments passed to it. Sets LOCAL_TEBRA_PID, and
+# LOCAL_TEBRA_URL once it listens; returns 1 (with the log's tail) if it does not.
+start_local_tebra() {
+  local port="$1" log="$2" url="" i
+  shift 2
+  # Its own session, so that only stop_local_tebra or stop_all signal it (see start.sh).
+  setsid node "$FUNCTIONS/dev/local-tebra/main.ts" --port "$port" "$@" >"$log" 2>&1 &
+  LOCAL_TEBRA_PID=$!
+  for ((i = 0; i < 300; i++)); do
+    url="$(sed -n 's/^local Tebra listening: //p' "$log")"
+    [[ -n "$url" ]] && break
+    kill -0 "$LOCAL_TEBRA_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ -z "$url" ]]; then
+    tail -n 20 "$log" >&2
+    return 1
+  fi
+  LOCAL_TEBRA_URL="$url"
+  export LOCAL_TEBRA_URL
+}
+
+# Stops the local Tebra started above, if it runs.
+stop_local_tebra() {
+  if [[ -n "${LOCAL_TEBRA_PID:-}" ]]; then
+    kill -TERM "$LOCAL_TEBRA_PID" 2>/dev/null || true
+    wait "$LOCAL_TEBRA_PID" 2>/dev/null || true
+    LOCAL_TEBRA_PID=""
+  fi
+}

@@ -16,6 +16,11 @@ const base = functions && `http://${functions.host}:${functions.port}/${project}
 
 console.log(`\nLocal stack (project ${project})`);
 for (const [name, where] of rows) console.log(`  ${name.padEnd(10)} ${where}`);
+const tebra = process.env.LOCAL_TEBRA_URL;
+if (tebra) {
+  console.log(`  ${"tebra".padEnd(10)} ${tebra}`);
+  console.log(`  ${"".padEnd(10)} control ${new URL("/__control", tebra)}`);
+}
 if (base) {
   console.log(`\n  health     curl ${base}/health`);
   console.log(`  callables  POST ${base}/<name>  body {"data": {...}}`);

@@ -5,6 +5,7 @@ import { REGION, SERVICE_NAME } from "../config.ts";
 import { applySecurityHeaders } from "../http/headers.ts";
 import * as logs from "../logs.ts";
 import { db } from "../platform/firebase.ts";
+import { tebraProbe } from "../tebra/instance.ts";
 import { VERSION } from "../version.ts";
 import { healthReport, type DependencyProbe } from "./report.ts";
 
@@ -17,7 +18,7 @@ const firestoreProbe: DependencyProbe = {
 };
 
 /** Probes other modules contribute (the Tebra circuit breaker, for one). */
-export const dependencyProbes: DependencyProbe[] = [firestoreProbe];
+export const dependencyProbes: DependencyProbe[] = [firestoreProbe, tebraProbe];
 
 export const health = onRequest({ region: REGION, cors: false }, async (req, res) => {
   applySecurityHeaders(res);

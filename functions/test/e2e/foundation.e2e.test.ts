@@ -35,7 +35,11 @@ describe("health (HTTPS, in the Functions emulator)", () => {
 
 describe("whoami (callable, with Auth emulator tokens)", () => {
   it("answers the uid and role of a signed-in caller", async () => {
-    const user = await createUser("e2e-staff", { role: "staff" });
+    const user = await createUser("e2e-staff", { role: "staff", practiceId: "1" });
+    // The guard also wants the profile that mirrors the claims (identity/guard.ts).
+    await adminDb()
+      .doc("users/e2e-staff")
+      .set({ role: "staff", practiceId: "1", active: true });
     const reply = await callCallable(baseUrl, "whoami", {}, await signIn(user));
     expect(reply).toMatchObject({
       status: 200,
