@@ -1,7 +1,12 @@
 // The backend's configuration in one typed place. Values come from Firebase parameters
 // (environment files per project, prompted at deploy time) and are read only inside
 // handlers: reading a parameter while the module loads would fix it at deploy time.
-import { defineBoolean, defineInt, defineString } from "firebase-functions/params";
+import {
+  defineBoolean,
+  defineInt,
+  defineList,
+  defineString,
+} from "firebase-functions/params";
 
 export const REGION = "us-central1";
 
@@ -219,6 +224,16 @@ export function tebraConfig(): TebraConfig {
 }
 
 // ---- HTTPS API -------------------------------------------------------------------------
+
+/**
+ * Origins whose browsers may call the callables: the patient-flow web app's. A JSON list
+ * in the .env file; empty turns CORS off, so browsers on any origin are refused (callers
+ * without an Origin, servers and tests, are not affected: CORS binds browsers only).
+ */
+export const webAppOrigins = defineList("WEB_APP_ORIGINS", {
+  default: [],
+  description: "Origins (scheme://host[:port]) of the web app, allowed to call callables",
+});
 
 const apiAllowedOrigins = defineString("API_ALLOWED_ORIGINS", {
   default: "",

@@ -13,7 +13,7 @@ import type { z } from "zod";
 import { auditRecorder } from "../audit/deps.ts";
 import type { AuditRecorder, NewAuditEvent } from "../audit/event.ts";
 import { auditUnavailable } from "../audit/withAudit.ts";
-import { accessConfig, REGION, runtimeConfig } from "../config.ts";
+import { accessConfig, REGION, runtimeConfig, webAppOrigins } from "../config.ts";
 import { parseInput, toHttpsError } from "../errors.ts";
 import { isRole, type Role } from "../identity/caller.ts";
 import {
@@ -326,7 +326,7 @@ export function callable<S extends z.ZodType, R>(
   definition: OperationDefinition<S, R>,
   wiring: CallableWiring = {},
 ): CallableFunction<unknown, Promise<unknown>> {
-  return onCall({ region: REGION }, (request) =>
+  return onCall({ region: REGION, cors: webAppOrigins }, (request) =>
     runOperation(
       definition,
       { facts: callableFacts(request), data: request.data, requestId: randomUUID() },

@@ -9,7 +9,7 @@ export function useDemoParams(overrides: Record<string, string> = {}): void {
   const text = readFileSync(ENV_FILE, "utf8");
   for (const match of text.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)) {
     const [, name, value] = match;
-    const unquoted = value!.trim().replace(/^"(.*)"$/, "$1");
+    const unquoted = value!.trim().replace(/^"(.*)"$|^'(.*)'$/, "$1$2");
     if (process.env[name!] === undefined) process.env[name!] = unquoted;
   }
   Object.assign(process.env, overrides);
