@@ -1,47 +1,68 @@
-import { readFileSync } from "node:fs";
+// docs/monitoring.md against what it describes: the files under monitoring/ (the
+// definitions live there, once), the log catalog, and the runbooks its tables point to.
+import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { catalogEvents, readMetrics, readPolicies, root } from "../monitoring/config.ts";
 
-const root = new URL("../../../../", import.meta.url);
-const doc = readFileSync(new URL("docs/monitoring.md", root), "utf8");
-const catalog = readFileSync(new URL("functions/src/logs.ts", root), "utf8");
+const doc = readFileSync(`${root}docs/monitoring.md`, "utf8");
+const metrics = readMetrics();
+const policies = readPolicies();
 
-const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
-const catalogEvents = new Set(
-  [...catalog.matchAll(/write\(\s*"[A-Z]+",\s*"([a-z_.]+)"/g)].map((m) => m[1]),
-);
-
-interface Block {
-  name?: string;
-  displayName?: string;
-  metricDescriptor?: unknown;
-  conditions?: Array<{ conditionThreshold: { filter: string } }>;
+/** The table row that names `file`, as its cells. */
+function rowOf(file: string): string[] | undefined {
+  const line = doc.split("\n").find((l) => l.startsWith(`| \`${file}\``));
+  return line?.split("|").map((cell) => cell.trim());
 }
 
 describe("docs/monitoring.md", () => {
-  it("holds JSON that gcloud can read, for every metric and policy it names", () => {
-    expect(blocks.length).toBeGreaterThanOrEqual(6);
-    for (const block of blocks) expect(() => JSON.parse(block) as unknown).not.toThrow();
+  it("names every metric and policy file under monitoring/", () => {
+    expect(metrics.length + policies.length).toBeGreaterThan(0);
+    for (const { file } of [...metrics, ...policies])
+      expect(rowOf(file), file).toBeDefined();
   });
 
-  it("matches only events the log catalog writes", () => {
-    const matched = blocks.flatMap((block) =>
-      [...block.matchAll(/jsonPayload\.event=\\"([a-z_.]+)\\"/g)].map((m) => m[1]!),
-    );
-    expect(matched).toEqual(
-      expect.arrayContaining(["security.alert_raised", "backup.export_failed"]),
-    );
-    for (const event of matched) expect(catalogEvents, event).toContain(event);
+  it("holds no definitions of its own: they live in monitoring/ only", () => {
+    expect(doc).not.toMatch(/```json/);
+    expect(doc).not.toContain('"metricDescriptor"');
+    expect(doc).not.toContain('"conditionThreshold"');
   });
 
-  it("points each alert policy at a metric one of its blocks defines", () => {
-    const parsed = blocks.map((block) => JSON.parse(block) as Block);
-    const metrics = new Set(parsed.filter((b) => b.metricDescriptor).map((b) => b.name));
-    const policies = parsed.filter((b) => b.conditions);
-    expect(policies.length).toBeGreaterThanOrEqual(3);
-    for (const policy of policies) {
-      const filter = policy.conditions![0]!.conditionThreshold.filter;
-      const metric = /logging\.googleapis\.com\/user\/([a-z_]+)/.exec(filter)?.[1];
-      expect(metrics, policy.displayName).toContain(metric);
+  it("gives each policy its severity and a runbook its documentation names", () => {
+    for (const { file, json } of policies) {
+      const [, , severity, , runbooks] = rowOf(file)!;
+      expect(severity, file).toBe(json.severity);
+      const linked = [...runbooks!.matchAll(/\((runbooks\/[a-z-]+\.md)\)/g)].map(
+        (m) => m[1],
+      );
+      expect(linked.length, file).toBeGreaterThan(0);
+      for (const runbook of linked) {
+        expect(json.documentation.content, file).toContain(`docs/${runbook}`);
+      }
     }
+  });
+
+  it("links only to documents that exist", () => {
+    const links = [...doc.matchAll(/\]\(([^)]+)\)/g)]
+      .map((m) => m[1]!.split("#")[0]!)
+      .filter((target) => target.endsWith(".md"));
+    expect(links.length).toBeGreaterThan(5);
+    for (const link of links) expect(existsSync(`${root}docs/${link}`), link).toBe(true);
+  });
+
+  it("names only events the log catalog writes", () => {
+    const catalog = catalogEvents();
+    const named = [...doc.matchAll(/`([a-z]+\.[a-z_]+)`/g)]
+      .map((m) => m[1]!)
+      .filter((name) => !/\.(ts|md|json|sh|js)$/.test(name));
+    expect(named).toEqual(
+      expect.arrayContaining(["security.alert_raised", "backup.export_completed"]),
+    );
+    for (const event of named) expect([...catalog.keys()], event).toContain(event);
+  });
+
+  it("tells how to apply the configuration with the script that does it", () => {
+    expect(doc).toContain("bash scripts/apply-monitoring.sh PROJECT_ID");
+    expect(existsSync(`${root}scripts/apply-monitoring.sh`)).toBe(true);
+    expect(doc).toContain("--monitored-resource-type=cloud_run_revision");
   });
 });
