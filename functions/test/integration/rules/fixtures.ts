@@ -152,6 +152,23 @@ export const FIXTURES: Readonly<Record<TargetId, Fixture>> = {
     () => visitDocument(),
     (uid) => flowWrite(uid, { status: "checked-in", checkedInAt: serverTimestamp() }),
   ),
+  // Backend-only documents under the practice: the sync's memory and Tebra caches (the
+  // patient cache holds names and dates of birth, encrypted).
+  "sync-state": fixed(
+    `${SCHEDULE_PATH}/sync/state`,
+    () => ({ lastRunAt: new Date("2026-03-02T11:00:00Z"), status: "ok" }),
+    () => ({ status: "running" }),
+  ),
+  "patient-cache": fixed(
+    `practices/${PRACTICE_ID}/patientCache/pat-0001`,
+    () => ({ name: "enc:v1:synthetic", dob: "enc:v1:synthetic" }),
+    () => ({ name: "enc:v1:replaced" }),
+  ),
+  "tebra-cache": fixed(
+    `practices/${PRACTICE_ID}/tebraCache/providers`,
+    () => ({ providers: [{ id: "prov-01", name: "Dr. Synthetic" }] }),
+    () => ({ providers: [] }),
+  ),
   "audit-event": fixed("auditEvents/evt-0001", auditEvent, tamper),
   "audit-seal": fixed("auditSeals/00-0000000001", seal, reseal),
   "audit-seal-child": fixed("auditSeals/00-0000000001/leaves/evt-0001", seal, reseal),
