@@ -1,6 +1,7 @@
 // The patient flow: the statuses a visit moves through on the day, how they map to Tebra's
 // AppointmentStatus, and which moves the front desk and providers may make. The Firestore
 // rules mirror FLOW_TRANSITIONS; a test keeps the two in step.
+import type { AppointmentStatus as TebraAppointmentStatus } from "../tebra/appointmentStatus.ts";
 
 export const FLOW_STATUSES = [
   "scheduled",
@@ -15,24 +16,6 @@ export const FLOW_STATUSES = [
   "rescheduled",
 ] as const;
 export type FlowStatus = (typeof FLOW_STATUSES)[number];
-
-/** Tebra's AppointmentStatus enum (2025 WSDL, schema order). */
-export const TEBRA_APPOINTMENT_STATUSES = [
-  "Unknown",
-  "Scheduled",
-  "ReminderSent",
-  "Confirmed",
-  "CheckedIn",
-  "Roomed",
-  "CheckedOut",
-  "NeedsReschedule",
-  "ReadyToBeSeen",
-  "NoShow",
-  "Cancelled",
-  "Rescheduled",
-  "Tentative",
-] as const;
-export type TebraAppointmentStatus = (typeof TEBRA_APPOINTMENT_STATUSES)[number];
 
 /** The visit's time stamp field for each step that has one. */
 export const STEP_TIMESTAMPS: Partial<Record<FlowStatus, string>> = {

@@ -1,0 +1,20 @@
+// Tebra's AppointmentStatus enum (2025 WSDL, schema order), in a module of its own with no
+// imports: the client sends and reads it, and the patient flow maps to it, without the flow
+// (which the web app's contract exports) loading any of the client.
+export const APPOINTMENT_STATUSES = [
+  "Unknown",
+  "Scheduled",
+  "ReminderSent",
+  "Confirmed",
+  "CheckedIn",
+  "Roomed",
+  "CheckedOut",
+  "NeedsReschedule",
+  "ReadyToBeSeen",
+  "NoShow",
+  "Cancelled",
+  "Rescheduled",
+  "Tentative",
+] as const;
+
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
