@@ -56,19 +56,23 @@ export function round(value: number, digits = 0): number {
 }
 
 /**
- * Runs `work` and answers the heap it added at its peak, in MiB, over the heap in use
- * before it started (after a collection when node runs with --expose-gc).
+ * Runs `work` and answers the live heap it added at its peak, in MiB, over the live heap
+ * before it started. Live means after a full collection: node must run with --expose-gc,
+ * and the heap is sampled after a collection every half second. (Without the collection,
+ * the figure is mostly garbage awaiting collection, and grows with the speed of the run.)
  */
 export async function withPeakHeap<T>(work: () => Promise<T>): Promise<[T, number]> {
-  (globalThis as { gc?: () => void }).gc?.();
-  const before = process.memoryUsage().heapUsed;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error("run node with --expose-gc to measure the live heap");
+  const live = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const before = live();
   let peak = before;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 50);
+  const timer = setInterval(() => (peak = Math.max(peak, live())), 500);
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
     return [result, round((peak - before) / 1024 / 1024, 1)];
   } finally {
     clearInterval(timer);

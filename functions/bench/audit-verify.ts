@@ -1,5 +1,5 @@
 // Benchmark: the verifier's events per second on 100,000 sealed events on the Firestore
-// emulator, and the heap it adds at its peak (bounded by a page of events per shard, not
+// emulator, and the live heap it adds at its peak (bounded by a page of events per shard, not
 // by the period), beside the floor: the same events read with plain pages, and hashed.
 // Run with scripts/bench-audit.sh (it starts the emulator). Prints one JSON line.
 //   AUDIT_BENCH_VERIFY_EVENTS  events to seed (default 100000)
@@ -112,7 +112,7 @@ async function main() {
         checkedSeals: result.checkedSeals,
         seconds: round(verifySeconds, 1),
         eventsPerSecond: round(result.checkedEvents / verifySeconds),
-        addedHeapPeakMiB: peakHeapMiB,
+        addedLiveHeapPeakMiB: peakHeapMiB,
       },
       emulatorFloor: floor,
     }),
