@@ -8,7 +8,12 @@
 // HttpsError only. `callable` adapts it to a v2 `onCall`; an HTTPS route adapts it the same
 // way from an onRequest handler.
 import { randomUUID } from "node:crypto";
-import { HttpsError, onCall, type CallableFunction } from "firebase-functions/https";
+import {
+  HttpsError,
+  onCall,
+  type CallableFunction,
+  type CallableOptions,
+} from "firebase-functions/https";
 import type { z } from "zod";
 import { auditRecorder } from "../audit/deps.ts";
 import type { AuditRecorder, NewAuditEvent } from "../audit/event.ts";
@@ -319,6 +324,8 @@ export function defaultOperationDeps(): OperationDeps {
 export interface CallableWiring {
   /** Replaces the deployed dependencies (tests). */
   deps?: () => OperationDeps;
+  /** Memory and time for an operation that needs more than the global options give. */
+  runtime?: Pick<CallableOptions, "memory" | "timeoutSeconds">;
 }
 
 /** The operation as a v2 callable. App Check is checked by the guard, per parameter. */
@@ -326,7 +333,7 @@ export function callable<S extends z.ZodType, R>(
   definition: OperationDefinition<S, R>,
   wiring: CallableWiring = {},
 ): CallableFunction<unknown, Promise<unknown>> {
-  return onCall({ region: REGION, cors: webAppOrigins }, (request) =>
+  return onCall({ region: REGION, cors: webAppOrigins, ...wiring.runtime }, (request) =>
     runOperation(
       definition,
       { facts: callableFacts(request), data: request.data, requestId: randomUUID() },
