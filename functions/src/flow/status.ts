@@ -1,7 +1,7 @@
 // The patient flow: the statuses a visit moves through on the day, how they map to Tebra's
 // AppointmentStatus, and which moves the front desk and providers may make. The Firestore
 // rules mirror FLOW_TRANSITIONS; a test keeps the two in step.
-import type { AppointmentStatus as TebraAppointmentStatus } from "../tebra/appointmentStatus.ts";
+import type { AppointmentStatus as TebraAppointmentStatus } from "./tebraStatus.ts";
 
 export const FLOW_STATUSES = [
   "scheduled",

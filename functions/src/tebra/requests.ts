@@ -2,7 +2,7 @@
 // that is misnamed, misplaced or out of order is dropped without an error (quirk 10), so
 // every object here is built member by member in the XSD's order and case, and node-soap is
 // never relied on to sort it. Values that are absent are left out, never sent as nil.
-import type { AppointmentStatus } from "./appointmentStatus.ts";
+import type { AppointmentStatus } from "../flow/tebraStatus.ts";
 import { nextDate, toCrudDateTime } from "./dates.ts";
 
 export interface TebraCredentials {
@@ -168,7 +168,7 @@ export function getCustomerIdFromKey(credentials: TebraCredentials): Members {
 
 // ---- Appointment writes: typed values, UTC times with Z (quirks 15, 16) ----------------
 
-export { APPOINTMENT_STATUSES, type AppointmentStatus } from "./appointmentStatus.ts";
+export { APPOINTMENT_STATUSES, type AppointmentStatus } from "../flow/tebraStatus.ts";
 export type AppointmentType = "U" | "P" | "O";
 export type AppointmentMode = "InOffice" | "Telehealth";
 

@@ -1,6 +1,7 @@
 // Tebra's AppointmentStatus enum (2025 WSDL, schema order), in a module of its own with no
-// imports: the client sends and reads it, and the patient flow maps to it, without the flow
-// (which the web app's contract exports) loading any of the client.
+// imports: the client sends and reads it, and the patient flow maps to it. It sits with the
+// flow because the web app's contract exports the flow and must load nothing of the client
+// (test/unit/phi/contract.test.ts).
 export const APPOINTMENT_STATUSES = [
   "Unknown",
   "Scheduled",
