@@ -1,6 +1,7 @@
 // Benchmark: the verifier's events per second on 100,000 sealed events on the Firestore
-// emulator, and the live heap it adds at its peak (bounded by a page of events per shard, not
-// by the period), beside the floor: the same events read with plain pages, and hashed.
+// emulator, and the live heap it adds at its peak (mostly the pages in hand, four shards at
+// a time; the period's seals add a little per event), beside the floor: the same events
+// read with plain pages, and hashed.
 // Run with scripts/bench-audit.sh (it starts the emulator). Prints one JSON line.
 //   AUDIT_BENCH_VERIFY_EVENTS  events to seed (default 100000)
 import { performance } from "node:perf_hooks";
